@@ -1,0 +1,33 @@
+"""MkDocs hooks (mkdocs.yml: hooks). Thin: each event forwards to scripts/lanzarote/site_hooks.py."""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from mkdocs.plugins import event_priority  # noqa: E402
+
+from lanzarote import site_hooks  # noqa: E402
+
+
+@event_priority(50)    # before static-i18n (-100) reads its language list
+def on_config(config):
+    return site_hooks.on_config(config)
+
+
+@event_priority(-150)  # after static-i18n kept only the current language's files
+def on_files(files, config):
+    return site_hooks.on_files(files, config)
+
+
+@event_priority(-150)  # after static-i18n removed the language sections
+def on_nav(nav, config, files):
+    return site_hooks.on_nav(nav, config, files)
+
+
+@event_priority(-150)  # after static-i18n's own page context
+def on_page_context(context, page, config, nav):
+    return site_hooks.on_page_context(context, page, config, nav)
+
+
+def on_post_page(output, page, config):
+    return site_hooks.on_post_page(output, page, config)

@@ -1,0 +1,239 @@
+"""What the MkDocs hooks do. scripts/hooks.py only forwards MkDocs events to these functions.
+
+static-i18n builds one language after another on the same config; the first (outer) build runs
+the checks once and replaces the plugin's language list with data/languages.yml.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.nav import Section
+from mkdocs.structure.pages import Page as MkPage
+
+from .checks import run_checks
+from .content import ADULTS, Inventory
+from .data import ProjectData, theme_language_for
+from .help_data import HelpDirectory, load_help
+from .paths import Layout
+
+log = logging.getLogger("mkdocs.hooks.lanzarote")
+DRAFTS_ENV = "LANZAROTE_DRAFTS"
+_HTML_TAG = re.compile(r"<html\b[^>]*>", re.I)
+
+
+@dataclass
+class BuildState:
+    data: ProjectData
+    inventory: Inventory
+    help: HelpDirectory
+    drafts: bool
+    files: dict = field(default_factory=dict)   # src_uri -> File, for the language being built
+
+
+def _i18n(config):
+    plugin = config.plugins.get("i18n")
+    if plugin is None:
+        raise PluginError("mkdocs.yml: the i18n plugin is missing; restore its entry under plugins")
+    return plugin
+
+
+def state_of(config) -> BuildState:
+    return _i18n(config)._lanzarote_state
+
+
+def i18n_languages(data: ProjectData, drafts: bool) -> list:
+    """static-i18n's language entries, made from data/languages.yml."""
+    from mkdocs_static_i18n.config import I18nPluginLanguage
+
+    entries = []
+    for lang in data.languages:
+        entry = I18nPluginLanguage()
+        entry.load_dict({"locale": lang.code, "name": lang.autonym,
+                         "default": lang.code == data.site.default_language,
+                         "build": lang.published or drafts})
+        failed, _ = entry.validate()
+        if failed:
+            key, err = failed[0]
+            raise PluginError(f"data/languages.yml: {lang.code}: {key}: {err}")
+        entries.append(entry)
+    return entries
+
+
+def on_config(config):
+    i18n = _i18n(config)
+    state = getattr(i18n, "_lanzarote_state", None)
+    if state is None:  # the outer build: check everything once, then set up the languages
+        layout = Layout(Path(config.config_file_path).resolve().parent)
+        report = run_checks(layout)
+        help_dir, _ = load_help(layout)   # its problems are part of the report
+        for line in build_log_lines(report.problems):
+            (log.error if line.startswith("ERROR") else log.warning)(line)
+        n_errors = len(report.errors)
+        if n_errors:
+            raise PluginError(f"{n_errors} problem(s) above must be fixed before the site can be built "
+                              "(python scripts/site.py check lists them)")
+        state = BuildState(report.data, report.inventory, help_dir, os.environ.get(DRAFTS_ENV) == "1")
+        i18n._lanzarote_state = state
+        i18n.config["languages"] = i18n_languages(state.data, state.drafts)
+    data = state.data
+    code = i18n.current_language or data.site.default_language
+    lang = data.language(code)
+    theme_language, _ = theme_language_for(lang, data.layout)
+    config.theme["language"] = theme_language
+    config.theme["direction"] = lang.direction
+    config["site_name"] = data.string(code, "site_name")
+    return config
+
+
+def build_log_lines(problems) -> list[str]:
+    """Problems as the build prints them: a draft language's missing pages become one line."""
+    lines, drafts_missing = [], {}
+    for problem in problems:
+        if not problem.is_error and problem.message.startswith("missing:") and "(draft" in problem.message:
+            lang = problem.path.split("/")[1]
+            drafts_missing[lang] = drafts_missing.get(lang, 0) + 1
+        else:
+            lines.append(str(problem))
+    for lang, count in sorted(drafts_missing.items()):
+        lines.append(f"WARNING: docs/{lang}/: draft language with {count} page(s) still to write "
+                     "(python scripts/site.py check lists them)")
+    return lines
+
+
+def on_files(files, config):
+    state = state_of(config)
+    state.files = {f.src_uri: f for f in files}
+    return files
+
+
+def _kind(src_uri: str, data: ProjectData) -> tuple[str, str | None, str | None]:
+    parts = src_uri.split("/")
+    if len(parts) == 2 and parts[1] == "index.md":
+        return "start", None, None
+    if len(parts) == 3 and parts[1] in data.band_ids:
+        topic = data.topic_by_file(parts[2])
+        return "child", parts[1], topic.id if topic else None
+    if len(parts) >= 3 and parts[1] == ADULTS:
+        return "adults", None, None
+    return "other", None, None
+
+
+def on_nav(nav, config, files):
+    """Order and name the sections from data: start, the bands in age order, then adults."""
+    state = state_of(config)
+    data = state.data
+    code = _i18n(config).current_language
+    topic_order = {t.file: i for i, t in enumerate(data.topics)}
+    start, bands, adults, rest = [], {}, [], []
+    for item in nav.items:
+        src = _first_src(item)
+        kind, band, _ = _kind(src, data) if src else ("other", None, None)
+        if isinstance(item, Section) and band in data.band_ids:
+            item.title = data.string(code, f"band_{band}")
+            item.children.sort(key=lambda p: topic_order.get(_first_src(p).rsplit("/", 1)[-1], 99))
+            bands[band] = item
+        elif isinstance(item, Section) and kind == "adults":
+            item.title = data.string(code, "adults_section")
+            item.children.sort(key=lambda p: (not _first_src(p).endswith("/index.md"), str(p.title)))
+            adults.append(item)
+        elif kind == "start":
+            start.append(item)
+        else:
+            rest.append(item)
+    nav.items = start + [bands[b] for b in data.band_ids if b in bands] + adults + rest
+    return nav
+
+
+def _first_src(item) -> str | None:
+    if getattr(item, "file", None) is not None:
+        return item.file.src_uri
+    for child in getattr(item, "children", None) or []:
+        found = _first_src(child)
+        if found:
+            return found
+    return None
+
+
+class _BandNav:
+    """The navigation a child sees: only their band's pages."""
+
+    def __init__(self, nav, items):
+        self.items = items
+        self.homepage = nav.homepage
+        self.pages = nav.pages
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self):
+        return len(self.items)
+
+
+def on_page_context(context, page, config, nav):
+    if not isinstance(page, MkPage):
+        return context
+    state = state_of(config)
+    data = state.data
+    code = _i18n(config).current_language
+    lang = data.language(code)
+    kind, band, topic = _kind(page.file.src_uri, data)
+    strings = {key: data.string(code, key) for key in data.strings["en"]}
+    files = state.files
+
+    def url_of(src_uri):
+        f = files.get(src_uri)
+        return f.url if f is not None else None
+
+    def band_links(file_name):
+        links = []
+        for b in lang.bands:
+            url = url_of(f"{code}/{b}/{file_name}")
+            if url is not None:
+                links.append({"band": b, "label": strings[f"band_{b}"], "url": url, "current": b == band})
+        return links
+
+    alternates = getattr(page.file, "alternates", {}) or {}
+    built = [lang_.code for lang_ in data.built_languages(state.drafts)]
+    language_links = []
+    for other in data.languages:
+        alt = alternates.get(other.code)
+        if other.code not in built or alt is None or getattr(alt, "locale", other.code) != other.code:
+            continue
+        language_links.append({"lang": other.code, "autonym": other.autonym, "url": alt.url,
+                               "current": other.code == code, "dir": other.direction})
+
+    lk = {
+        "lang": code, "dir": lang.direction, "kind": kind, "band": band, "topic": topic,
+        "s": strings, "quick_exit_url": data.site.quick_exit_url,
+        "articles": list(page.meta.get("articles") or []),
+        "language_links": language_links if len(language_links) > 1 else [],
+        "band_links": [], "help_url": None, "start_links": [], "services": [],
+        "adults_url": url_of(f"{code}/{ADULTS}/index.md"),
+    }
+    if kind == "child":
+        lk["band_links"] = band_links(page.file.src_uri.rsplit("/", 1)[-1])
+        lk["help_url"] = url_of(f"{code}/{band}/help.md")
+        lk["band_home_url"] = url_of(f"{code}/{band}/index.md")
+        if topic == "help":
+            lk["services"] = state.help.for_children(data.site.home_country)
+        section = next((item for item in nav.items if isinstance(item, Section)
+                        and _first_src(item) and _kind(_first_src(item), data)[1] == band), None)
+        if section is not None:
+            context["nav"] = _BandNav(nav, section.children)
+    elif kind == "start":
+        lk["start_links"] = band_links("index.md")
+    context["lk"] = lk
+    return context
+
+
+def on_post_page(output, page, config):
+    """The real language and direction on <html>, whatever UI translation Material used."""
+    state = state_of(config)
+    code = _i18n(config).current_language
+    lang = state.data.language(code)
+    return _HTML_TAG.sub(f'<html lang="{code}" dir="{lang.direction}" class="no-js">', output, count=1)
