@@ -2,6 +2,7 @@
 """Lanzarote for Kids: one command for the project's chores.
 
   python scripts/site.py check            check data and pages; print the band matrix
+  python scripts/site.py help-report      per Party, which kinds of help service are confirmed
   python scripts/site.py build [--drafts] build the site into site/
   python scripts/site.py serve [--drafts] serve with live reload on http://127.0.0.1:8000/
 
@@ -50,6 +51,24 @@ def cmd_check(args) -> int:
     return 0 if report.ok else 1
 
 
+def cmd_help_report(args) -> int:
+    from lanzarote.help_data import coverage, format_coverage, load_help
+
+    layout = layout_for(args.root)
+    directory, problems = load_help(layout)
+    rows = coverage(directory)
+    print(format_coverage(rows))
+    for problem in problems:
+        print(problem)
+    if args.json:
+        try:
+            Path(args.json).write_text(json.dumps(rows, indent=2, ensure_ascii=False), encoding="utf-8")
+        except OSError as exc:
+            print(f"ERROR: {args.json}: cannot write the JSON report ({exc.strerror}); choose a writable path")
+            return 1
+    return 1 if any(p.is_error for p in problems) else 0
+
+
 def _mkdocs(args, verb: str, extra: list[str]) -> int:
     env = dict(os.environ)
     if args.drafts:
@@ -80,6 +99,10 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("check", help="check data and pages; exit 1 on any error")
     p.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("help-report", help="which help services are confirmed, per Party")
+    p.add_argument("--json", metavar="FILE", help="also write the coverage as JSON")
+    p.set_defaults(func=cmd_help_report)
 
     p = sub.add_parser("build", help="build the site (runs every check)")
     p.add_argument("--drafts", action="store_true", help="include draft languages, for previewing")

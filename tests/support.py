@@ -47,11 +47,10 @@ def make_project(root: Path, languages=None, topics=None, help_files=True) -> Pa
     data.mkdir()
     shutil.copytree(REPO / "data" / "schema", data / "schema")
     shutil.copytree(REPO / "data" / "strings", data / "strings")
-    for name in ("age_bands.yml", "site.yml"):
+    for name in ("age_bands.yml", "site.yml", "parties.yml"):
         shutil.copy(REPO / "data" / name, data / name)
-    if help_files and (REPO / "data" / "help" / "international.yml").exists():
-        (data / "help").mkdir()
-        shutil.copy(REPO / "data" / "help" / "international.yml", data / "help" / "international.yml")
+    if help_files:
+        shutil.copytree(REPO / "data" / "help", data / "help")
     topics = topics or TOPICS
     (data / "topics.yml").write_text(yaml.safe_dump({"topics": topics}, sort_keys=False), encoding="utf-8")
     languages = languages or [

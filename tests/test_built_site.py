@@ -76,6 +76,9 @@ def test_every_child_page_is_built_with_markers(site):
 def test_help_box_points_to_the_band_help_page(site):
     for code, band, topic, path in child_pages(site):
         link = re.search(r'class="lk-help-box__link" href="([^"]+)"', path.read_text(encoding="utf-8"))
+        if topic == "help":   # on the help page itself the box jumps to the numbers
+            assert link.group(1) == "#lk-services-title"
+            continue
         target = (path.parent / link.group(1)).resolve() / "index.html"
         assert target == (lang_root(site, code) / band / "help" / "index.html").resolve(), path
 
@@ -166,3 +169,61 @@ def test_no_alternate_links_that_cause_404s(site):
     """Material fetches <link rel=alternate hreflang> sitemaps on every view; we emit none."""
     for path in site.rglob("*.html"):
         assert 'hreflang="' not in path.read_text(encoding="utf-8").split("</head>", 1)[0], path
+
+
+# --- help pages (data/help) -----------------------------------------------------------------
+
+def _confirmed_phones():
+    from lanzarote.help_data import load_help
+    from lanzarote.paths import Layout
+
+    directory, _ = load_help(Layout())
+    confirmed, unconfirmed = set(), set()
+    entries = list(directory.countries.values()) + [directory.international]
+    for entry in entries:
+        for s in entry["services"]:
+            phone = s["contact"].get("phone")
+            if phone:
+                if s["confidence"] == "confirmed":
+                    assert s["source"] and s["verified_on"]
+                    confirmed.add(phone)
+                else:
+                    unconfirmed.add(phone)
+    return confirmed, unconfirmed - confirmed
+
+
+def test_child_pages_show_only_confirmed_numbers_with_sources(site):
+    confirmed, only_unconfirmed = _confirmed_phones()
+    assert only_unconfirmed, "the data should hold some unconfirmed numbers for this test to mean anything"
+    shown = set()
+    for code, band, topic, path in child_pages(site):
+        html = path.read_text(encoding="utf-8")
+        phones = set(re.findall(r'data-phone="([^"]+)"', html))
+        assert phones <= confirmed, (path, phones - confirmed)
+        for number in only_unconfirmed:
+            assert f'data-phone="{number}"' not in html, (path, number)
+        shown |= phones
+    assert "116 111" in shown and "112" in shown
+
+
+def test_country_picker_works_without_javascript(site):
+    page = site / "11-14" / "help" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    picker = html.split("data-country-picker", 1)[1].split("</nav>", 1)[0]
+    targets = re.findall(r'href="#(help-[a-z]{2})"', picker)
+    assert len(targets) == 48
+    for target in targets:
+        assert f'id="{target}"' in html
+    assert 'id="help-de"' in html and "Nummer gegen Kummer" in html.split('id="help-de"', 1)[1].split("</section>", 1)[0]
+
+
+def test_phone_numbers_are_tel_links(site):
+    html = (site / "7-10" / "help" / "index.html").read_text(encoding="utf-8")
+    calls = re.findall(r'class="lk-service__call" href="([^"]+)"', html)
+    assert calls and all(re.fullmatch(r"tel:\+?[0-9]+", c) for c in calls)
+
+
+def test_adults_directory_shows_unconfirmed_entries_with_sources(site):
+    html = (site / "adults" / "help-directory" / "index.html").read_text(encoding="utf-8")
+    assert 'data-confidence="unconfirmed"' in html and 'data-confidence="confirmed"' in html
+    assert html.count('data-service="') > 100

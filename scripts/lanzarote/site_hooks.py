@@ -212,7 +212,7 @@ def on_page_context(context, page, config, nav):
         "s": strings, "quick_exit_url": data.site.quick_exit_url,
         "articles": list(page.meta.get("articles") or []),
         "language_links": language_links if len(language_links) > 1 else [],
-        "band_links": [], "help_url": None, "start_links": [], "services": [],
+        "band_links": [], "help_url": None, "start_links": [], "help": None,
         "adults_url": url_of(f"{code}/{ADULTS}/index.md"),
     }
     if kind == "child":
@@ -220,15 +220,49 @@ def on_page_context(context, page, config, nav):
         lk["help_url"] = url_of(f"{code}/{band}/help.md")
         lk["band_home_url"] = url_of(f"{code}/{band}/index.md")
         if topic == "help":
-            lk["services"] = state.help.for_children(data.site.home_country)
+            lk["help"] = help_for_page(state.help, code, data.site.home_country)
         section = next((item for item in nav.items if isinstance(item, Section)
                         and _first_src(item) and _kind(_first_src(item), data)[1] == band), None)
         if section is not None:
             context["nav"] = _BandNav(nav, section.children)
     elif kind == "start":
         lk["start_links"] = band_links("index.md")
+    elif kind == "adults" and page.meta.get("show") == "help-directory":
+        lk["directory"] = directory_for_page(state.help, code)
     context["lk"] = lk
     return context
+
+
+def country_names(lang: str) -> dict[str, str]:
+    """Country names in the page's language (CLDR via Babel), English where it has none."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return dict(Locale.parse(lang).territories)
+    except (UnknownLocaleError, ValueError):
+        return dict(Locale.parse("en").territories)
+
+
+def help_for_page(directory: HelpDirectory, lang: str, home: str | None) -> dict:
+    names = country_names(lang)
+    countries = []
+    for party in directory.ordered_parties(lang, home, names):
+        countries.append({"code": party.code, "name": names.get(party.code, party.name),
+                          "services": directory.confirmed(party.code)})
+    home_country = next((c for c in countries if c["code"] == home), None)
+    return {"home": home_country, "europe": directory.confirmed(None), "countries": countries}
+
+
+def directory_for_page(directory: HelpDirectory, lang: str) -> dict:
+    """Everything in data/help, for adults: confirmed and unconfirmed, with sources and dates."""
+    names = country_names(lang)
+    countries = [{"code": p.code, "name": names.get(p.code, p.name),
+                  "services": directory.countries.get(p.code, {}).get("services", []),
+                  "notes": directory.countries.get(p.code, {}).get("notes", "")}
+                 for p in directory.ordered_parties(lang, None, names)]
+    europe = directory.international or {}
+    return {"europe": europe.get("services", []), "europe_notes": europe.get("notes", ""),
+            "countries": countries}
 
 
 def on_post_page(output, page, config):
