@@ -29,5 +29,9 @@ def on_page_context(context, page, config, nav):
     return site_hooks.on_page_context(context, page, config, nav)
 
 
+def on_env(env, config, files):
+    return site_hooks.on_env(env, config, files)
+
+
 def on_post_page(output, page, config):
     return site_hooks.on_post_page(output, page, config)

@@ -32,6 +32,10 @@ def cmd_check(args) -> int:
     if report.data and report.inventory:
         print(format_matrix(report.data, report.inventory))
         print()
+    if report.readings:
+        from lanzarote.quality import format_readings
+        print(format_readings(report.readings))
+        print()
     for problem in report.problems:
         print(problem)
     n_err, n_warn = len(report.errors), len(report.problems) - len(report.errors)
@@ -42,6 +46,7 @@ def cmd_check(args) -> int:
             "problems": [{"severity": p.severity, "path": p.path, "line": p.line, "message": p.message}
                          for p in report.problems],
             "matrix": report.inventory.matrix if report.inventory else {},
+            "readings": [r.as_dict() for r in report.readings],
         }
         try:
             Path(args.json).write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -15,19 +15,30 @@ BANDS = ("7-10", "11-14", "15-17")
 TOPICS = [{"id": "home", "file": "index.md"}, {"id": "convention", "file": "convention.md"},
           {"id": "help", "file": "help.md"}]
 
-CHILD_BODY = """
-## What is this page about?
+# Fixture prose: one short sentence per paragraph (too short for language detection), harder
+# with each band so the reading-level gates pass: 3, 5 and 7 words a sentence.
+BAND_SENTENCES = {
+    "7-10": ["You are safe.", "You can tell.", "It is fine.", "Ask a grown-up."],
+    "11-14": ["You can always tell someone.", "Helplines listen to young people.",
+              "Pressure online is never okay.", "Report messages that worry you."],
+    "15-17": ["Countries promised to protect every single child.",
+              "Courts keep your name and picture private.",
+              "Helplines listen and never judge young people.",
+              "Telling someone you trust is always allowed."],
+}
+FIXTURE_CEILINGS = {"7-10": {"lix": 35, "mean_sentence": 12}, "11-14": {"lix": 45, "mean_sentence": 15.5},
+                    "15-17": {"lix": 70, "mean_sentence": 17.5}}
 
-This is a short page. It has a few easy sentences. You can read it with an adult.
 
-## What can I do now? { .next-step }
+def child_body(band: str) -> str:
+    sentences = BAND_SENTENCES.get(band, BAND_SENTENCES["11-14"])
+    return ("\n## What is this page about?\n\n" + "\n\n".join(sentences) +
+            "\n\n## What can I do now? { .next-step }\n\n- Tell an adult you trust.\n"
+            "- Read [the help page](help.md).\n")
 
-- Tell an adult you trust.
-- Read [the help page](help.md).
-"""
 
-
-def child_page(title: str, topic: str, band: str, articles=(1,), body: str = CHILD_BODY) -> str:
+def child_page(title: str, topic: str, band: str, articles=(1,), body: str | None = None) -> str:
+    body = child_body(band) if body is None else body
     meta = {"title": title, "topic": topic, "band": band, "articles": list(articles),
             "summary": f"A test page about {topic}."}
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n" + body
@@ -49,6 +60,7 @@ def make_project(root: Path, languages=None, topics=None, help_files=True) -> Pa
     shutil.copytree(REPO / "data" / "strings", data / "strings")
     for name in ("age_bands.yml", "site.yml", "parties.yml"):
         shutil.copy(REPO / "data" / name, data / name)
+    shutil.copytree(REPO / "data" / "terms", data / "terms")
     if help_files:
         shutil.copytree(REPO / "data" / "help", data / "help")
     topics = topics or TOPICS
@@ -57,7 +69,7 @@ def make_project(root: Path, languages=None, topics=None, help_files=True) -> Pa
         {"code": "en", "autonym": "English", "name": "English", "direction": "ltr",
          "status": "published", "theme_language": "en", "dictionary": "en_US"},
         {"code": "fr", "autonym": "Français", "name": "French", "direction": "ltr",
-         "status": "published", "theme_language": "fr", "dictionary": "fr"},
+         "status": "published", "theme_language": "fr", "dictionary": "fr", "ceilings": FIXTURE_CEILINGS},
     ]
     (data / "languages.yml").write_text(yaml.safe_dump({"languages": languages}, allow_unicode=True,
                                                        sort_keys=False), encoding="utf-8")

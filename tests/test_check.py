@@ -4,7 +4,7 @@ from __future__ import annotations
 import yaml
 import pytest
 
-from support import child_page, make_project, mkdocs_build, site_cli
+from support import FIXTURE_CEILINGS, child_page, make_project, mkdocs_build, site_cli
 
 
 @pytest.fixture
@@ -128,11 +128,13 @@ def test_article_outside_1_to_50(project, article):
 
 def test_language_material_cannot_translate_falls_back_with_warning(project):
     add_language(project, {"code": "bs", "autonym": "bosanski", "name": "Bosnian", "direction": "ltr",
-                           "status": "published", "theme_language": "bs", "dictionary": None})
+                           "status": "published", "theme_language": "bs", "dictionary": None,
+                           "ceilings": FIXTURE_CEILINGS})
     from support import write_language_pages
     write_language_pages(project, "bs")
     (project / "data" / "strings" / "bs.yml").write_text(
         (project / "data" / "strings" / "en.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    (project / "data" / "terms" / "bs.yml").write_text("terms: []\n", encoding="utf-8")
     result = check(project)
     assert result.returncode == 0, result.stdout
     assert "WARNING: data/languages.yml: bs: Material has no UI translation 'bs'" in result.stdout
@@ -144,7 +146,8 @@ def test_language_material_cannot_translate_falls_back_with_warning(project):
 
 def test_language_with_stated_theme_fallback_builds_silently(project):
     add_language(project, {"code": "bs", "autonym": "bosanski", "name": "Bosnian", "direction": "ltr",
-                           "status": "draft", "theme_language": "hr", "dictionary": None})
+                           "status": "draft", "theme_language": "hr", "dictionary": None,
+                           "ceilings": FIXTURE_CEILINGS})
     from support import write_language_pages
     write_language_pages(project, "bs")
     result = check(project)

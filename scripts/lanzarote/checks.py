@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from .content import Inventory, scan
 from .data import ProjectData, load_project, theme_language_for
 from .help_data import load_help
+from .quality import run_quality
 from .paths import Layout
 from .problems import DataError, Problem, errors
 
@@ -15,6 +16,7 @@ class Report:
     data: ProjectData | None
     inventory: Inventory | None
     problems: list[Problem] = field(default_factory=list)
+    readings: list = field(default_factory=list)   # quality.PageReading per child page
 
     @property
     def errors(self) -> list[Problem]:
@@ -33,12 +35,21 @@ def run_checks(layout: Layout | None = None) -> Report:
         return Report(None, None, list(exc.problems))
     inventory = scan(data)
     problems = problems + inventory.problems
-    problems += load_help(layout)[1]
+    directory, help_problems = load_help(layout)
+    problems += help_problems
+    readings, quality_problems = run_quality(data, inventory, known_numbers(directory))
+    problems += quality_problems
     for lang in data.languages:
         _, warning = theme_language_for(lang, layout)
         if warning:
             problems.append(warning)
-    return Report(data, inventory, sorted(set(problems), key=_order))
+    return Report(data, inventory, sorted(set(problems), key=_order), readings)
+
+
+def known_numbers(directory) -> set[str]:
+    services = [s for entry in list(directory.countries.values()) + [directory.international or {}]
+                for s in entry.get("services", [])]
+    return {s["contact"]["phone"] for s in services if s["contact"].get("phone")}
 
 
 def _order(p: Problem):

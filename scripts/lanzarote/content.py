@@ -32,6 +32,7 @@ class Page:
     topic: str | None = None  # for child pages: the topic its file name stands for
     meta: dict = field(default_factory=dict)
     body: str = ""
+    body_line: int = 0        # lines before the body (front matter), so body line numbers match the file
 
     @property
     def articles(self) -> list[int]:
@@ -153,6 +154,9 @@ def scan(data: ProjectData) -> Inventory:
         meta, body, read_problems = read_page(path, rel)
         page = Page(path, rel, place["lang"], place["kind"], place.get("band"), place.get("topic"),
                     meta or {}, body)
+        if meta is not None:
+            text = path.read_text(encoding="utf-8").lstrip("\ufeff")
+            page.body_line = text[: len(text) - len(body)].count("\n")
         if read_problems:
             problems.extend(read_problems)
         else:

@@ -105,6 +105,23 @@ def build_log_lines(problems) -> list[str]:
     return lines
 
 
+def local_date(iso: str, lang: str) -> str:
+    """A YYYY-MM-DD date written the way the page's language writes dates (CLDR via Babel)."""
+    import datetime as dt
+
+    from babel.dates import format_date
+
+    try:
+        return format_date(dt.date.fromisoformat(str(iso)), format="long", locale=lang)
+    except Exception:  # an unknown locale or odd date: the ISO form is still correct
+        return str(iso)
+
+
+def on_env(env, config, files):
+    env.filters["local_date"] = local_date
+    return env
+
+
 def on_files(files, config):
     state = state_of(config)
     state.files = {f.src_uri: f for f in files}
