@@ -6,7 +6,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from mkdocs.plugins import event_priority  # noqa: E402
 
-from lanzarote import site_hooks  # noqa: E402
+from lanzarote import csp, site_hooks  # noqa: E402
 
 
 @event_priority(50)    # before static-i18n (-100) reads its language list
@@ -34,4 +34,11 @@ def on_env(env, config, files):
 
 
 def on_post_page(output, page, config):
-    return site_hooks.on_post_page(output, page, config)
+    output = site_hooks.on_post_page(output, page, config)
+    csp.check_page(output, page, config)    # inline code the Content-Security-Policy would block
+    return output
+
+
+@event_priority(-200)  # after static-i18n built every language (-100); skips its nested builds
+def on_post_build(config):
+    csp.on_post_build(config)               # hash inline scripts; write site/_headers, .htaccess, nginx

@@ -3,8 +3,14 @@
 
   python scripts/site.py check            check data and pages; print the band matrix
   python scripts/site.py help-report      per Party, which kinds of help service are confirmed
+  python scripts/site.py status           translation status per language and band
+  python scripts/site.py mark-translated docs/fr/7-10/online.md   record a finished translation
+  python scripts/site.py new-language uk  add a draft language with everything to translate
   python scripts/site.py build [--drafts] build the site into site/
   python scripts/site.py serve [--drafts] serve with live reload on http://127.0.0.1:8000/
+  python scripts/site.py handouts --lang en --band 7-10 [--topic online] [--country FR]
+                                          printable PDFs (needs WeasyPrint: bash dev.sh handouts)
+  python scripts/site.py build --handouts the site with every page's PDF under /handouts/
 
 Every check also runs inside `mkdocs build` and `mkdocs serve`.
 """
@@ -74,10 +80,94 @@ def cmd_help_report(args) -> int:
     return 1 if any(p.is_error for p in problems) else 0
 
 
-def _mkdocs(args, verb: str, extra: list[str]) -> int:
-    env = dict(os.environ)
+def _project(args):
+    """The project's data and pages, or None after printing why they cannot be read."""
+    from lanzarote.checks import run_checks
+
+    report = run_checks(layout_for(args.root))
+    if report.data is None:
+        for problem in report.problems:
+            print(problem)
+        return None
+    return report
+
+
+def _write_json(target: str, payload) -> int:
+    try:
+        Path(target).write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
+    except OSError as exc:
+        print(f"ERROR: {target}: cannot write the JSON report ({exc.strerror}); choose a writable path")
+        return 1
+    return 0
+
+
+def cmd_status(args) -> int:
+    from lanzarote.translation import format_status, status_table
+
+    report = _project(args)
+    if report is None:
+        return 1
+    rows = status_table(report.data, report.inventory)
+    print(format_status(rows))
+    return _write_json(args.json, rows) if args.json else 0
+
+
+def cmd_mark_translated(args) -> int:
+    from lanzarote.translation import mark_translated
+
+    report = _project(args)
+    if report is None:
+        return 1
+    status = 0
+    for name in args.pages:
+        path = Path(name)
+        if not path.is_absolute():   # relative to the project first, then to where we are
+            in_project = layout_for(args.root).root / path
+            path = in_project if in_project.exists() or not path.exists() else path.resolve()
+        try:
+            print(mark_translated(report.data, path, reviewed_by=args.reviewed_by, translated_by=args.translated_by))
+        except ValueError as exc:
+            print(f"ERROR: {exc}")
+            status = 1
+    return status
+
+
+def cmd_new_language(args) -> int:
+    from lanzarote.translation import new_language
+
+    report = _project(args)
+    if report is None:
+        return 1
+    try:
+        lines = new_language(report.data, args.code, autonym=args.autonym, direction=args.direction,
+                             theme_language=args.theme_language)
+    except ValueError as exc:
+        print(f"ERROR: {exc}")
+        return 1
+    for line in lines:
+        print(line)
+    print(f"next: translate the pages in docs/{args.code}/, then run site.py mark-translated for each; "
+          "site.py status shows what is left")
+    return 0
+
+
+def _host_env(args) -> dict:
+    """The hosting options given on the command line, as the environment data.py reads."""
+    from lanzarote.data import HOST_ENV
+
+    env = {}
+    for key, option in (("languages", "languages"), ("default_language", "default_language"),
+                        ("home_country", "country"), ("quick_exit_url", "quick_exit_url")):
+        if getattr(args, option, None):
+            env[HOST_ENV[key]] = getattr(args, option)
+    return env
+
+
+def _mkdocs(args, verb: str, extra: list[str], env_extra: dict | None = None) -> int:
+    env = dict(os.environ, **(env_extra or {}))
     if args.drafts:
         env[DRAFTS_ENV] = "1"
+    env.update(_host_env(args))
     env.setdefault("NO_MKDOCS_2_WARNING", "1")
     root = layout_for(args.root).root
     cmd = [sys.executable, "-m", "mkdocs", verb, "-f", str(root / "mkdocs.yml")] + extra
@@ -88,7 +178,71 @@ def _mkdocs(args, verb: str, extra: list[str]) -> int:
 
 
 def cmd_build(args) -> int:
+    if getattr(args, "handouts", False):
+        return _build_with_handouts(args)
     return _mkdocs(args, "build", ["--site-dir", args.site_dir] if args.site_dir else [])
+
+
+def _build_with_handouts(args) -> int:
+    """Render the PDFs first (incremental), build with their list in LANZAROTE_HANDOUTS so the
+    page partial links only PDFs that exist, then copy them into <site>/handouts/."""
+    import shutil
+
+    from lanzarote import handouts
+
+    layout = layout_for(args.root)
+    staging = layout.root / handouts.CACHE_FOLDER / "site"
+    os.environ.update(_host_env(args))   # the PDFs follow the same hosting options as the build
+    try:
+        result = handouts.run_for_site(layout, staging, drafts=args.drafts, country=args.country,
+                                       paper=args.paper, log=_flush_print)
+    except handouts.HandoutError as exc:
+        print(f"ERROR: {exc}")
+        return 1
+    _print_handout_summary(layout, result)
+    extra = ["--site-dir", args.site_dir] if args.site_dir else []
+    rc = _mkdocs(args, "build", extra, {handouts.LINKS_ENV: " ".join(result.keys)})
+    if rc != 0:
+        return rc
+    site_dir = layout.root / args.site_dir if args.site_dir else layout.site
+    target = site_dir / handouts.SITE_FOLDER
+    try:
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(staging, target)
+    except OSError as exc:
+        print(f"ERROR: {target}: cannot copy the PDFs into the site ({exc.strerror or exc}); check the folder")
+        return 1
+    print(f"handouts: {len(result.keys)} PDF(s) copied to {handouts.display(layout, target)}/")
+    return 0
+
+
+def _flush_print(line: str) -> None:
+    print(line, flush=True)
+
+
+def _print_handout_summary(layout, result) -> None:
+    from lanzarote.handouts import display
+
+    print(f"handouts: {len(result.keys)} PDF(s) in {display(layout, result.out)}/ — {len(result.rendered)} rendered, "
+          f"{len(result.reused)} unchanged (reused from the cache)")
+
+
+def cmd_handouts(args) -> int:
+    from lanzarote import handouts
+
+    layout = layout_for(args.root)
+    options = handouts.Options(langs=args.lang, bands=args.band, topics=args.topic, country=args.country,
+                               paper=args.paper, out=Path(args.out).resolve() if args.out else None,
+                               drafts=args.drafts, booklets=not args.no_booklet)
+    try:
+        result = handouts.run(layout, options, log=_flush_print)
+    except handouts.HandoutError as exc:
+        print(f"ERROR: {exc}")
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    _print_handout_summary(layout, result)
+    return 0
 
 
 def cmd_serve(args) -> int:
@@ -109,15 +263,62 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", metavar="FILE", help="also write the coverage as JSON")
     p.set_defaults(func=cmd_help_report)
 
+    p = sub.add_parser("status", help="translation status per language and band")
+    p.add_argument("--json", metavar="FILE", help="also write the table as JSON")
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("mark-translated", help="record that translated pages match the current English")
+    p.add_argument("pages", nargs="+", help="translated pages, e.g. docs/fr/7-10/online.md")
+    p.add_argument("--translated-by", help="who translated it (name or organisation)")
+    p.add_argument("--reviewed-by", help="who reviewed it (records today's date too)")
+    p.set_defaults(func=cmd_mark_translated)
+
+    p = sub.add_parser("new-language", help="add a draft language with everything to translate")
+    p.add_argument("code", help="ISO 639-1 code, e.g. uk, tr, ka, ar")
+    p.add_argument("--autonym", help="the language's name in itself (default from CLDR)")
+    p.add_argument("--direction", choices=["ltr", "rtl"], help="text direction (default: rtl for ar, he, fa, ur)")
+    p.add_argument("--theme-language", help="Material UI translation to use when it has none for this code")
+    p.set_defaults(func=cmd_new_language)
+
     p = sub.add_parser("build", help="build the site (runs every check)")
     p.add_argument("--drafts", action="store_true", help="include draft languages, for previewing")
     p.add_argument("--site-dir", help="output folder (default: site/)")
+    p.add_argument("--handouts", action="store_true",
+                   help="also render every page's PDF (and booklets, consultation kit) into <site>/handouts/ "
+                        "and link them from the pages (needs WeasyPrint: bash dev.sh build --handouts)")
+    p.add_argument("--country", help="show this country's help services first on help pages (and in "
+                                     "handouts); ISO code, e.g. DE (default: data/site.yml home_country)")
+    p.add_argument("--paper", default="a4", help="with --handouts: a4 (default) or letter")
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("handouts", help="printable PDFs of the pages, booklets and the consultation kit",
+                       description="Render pages to print-ready PDFs with WeasyPrint (bash dev.sh handouts "
+                                   "installs it and the fonts). Reuses unchanged PDFs from .cache/handouts/.")
+    p.add_argument("--lang", action="append", metavar="CODE", help="language (repeatable; default: every "
+                   "built language)")
+    p.add_argument("--band", action="append", metavar="BAND", help="7-10, 11-14, 15-17 or adults (the "
+                   "consultation kit); repeatable; default: all, and the kit")
+    p.add_argument("--topic", action="append", metavar="TOPIC", help="topic id from data/topics.yml "
+                   "(repeatable; default: every topic, plus a booklet per band)")
+    p.add_argument("--country", metavar="CC", help="help services of this country, e.g. FR (default: "
+                   "data/site.yml home_country; Europe-wide services always follow)")
+    p.add_argument("--paper", default="a4", metavar="SIZE", help="a4 (default) or letter")
+    p.add_argument("--out", metavar="DIR", help="output folder (default: handouts/)")
+    p.add_argument("--drafts", action="store_true", help="without --lang: include draft languages")
+    p.add_argument("--no-booklet", action="store_true", help="skip the booklets")
+    p.set_defaults(func=cmd_handouts)
 
     p = sub.add_parser("serve", help="serve the site locally with live reload")
     p.add_argument("--drafts", action="store_true", help="include draft languages, for previewing")
     p.add_argument("--dev-addr", default="127.0.0.1:8000", help="address:port (default 127.0.0.1:8000)")
+    p.add_argument("--country", help="show this country's help services first (ISO code, e.g. DE)")
     p.set_defaults(func=cmd_serve)
+
+    for name in ("build", "serve"):   # options for organisations hosting their own copy
+        p = sub.choices[name]
+        p.add_argument("--languages", help="publish only these languages, e.g. en,fr (default: all published)")
+        p.add_argument("--default-language", help="language served at the site root (default: data/site.yml)")
+        p.add_argument("--quick-exit-url", help="where the quick-exit button goes (default: data/site.yml)")
 
     args = parser.parse_args(argv)
     return args.func(args)

@@ -7,6 +7,7 @@ from .content import Inventory, scan
 from .data import ProjectData, load_project, theme_language_for
 from .help_data import load_help
 from .quality import run_quality
+from .translation import check_translations
 from .paths import Layout
 from .problems import DataError, Problem, errors
 
@@ -39,6 +40,7 @@ def run_checks(layout: Layout | None = None) -> Report:
     problems += help_problems
     readings, quality_problems = run_quality(data, inventory, known_numbers(directory))
     problems += quality_problems
+    problems += check_translations(data, inventory)
     for lang in data.languages:
         _, warning = theme_language_for(lang, layout)
         if warning:

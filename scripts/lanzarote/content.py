@@ -38,6 +38,11 @@ class Page:
     def articles(self) -> list[int]:
         return list(self.meta.get("articles") or [])
 
+    @property
+    def untranslated(self) -> bool:
+        """An English copy made by new-language, waiting for its translation."""
+        return (self.meta.get("translation") or {}).get("status") == "untranslated"
+
 
 @dataclass
 class Inventory:
@@ -179,12 +184,13 @@ def scan(data: ProjectData) -> Inventory:
 
 
 def band_matrix(data: ProjectData, pages: list[Page]) -> tuple[dict, list[Problem]]:
-    have = {(p.lang, p.band, p.topic) for p in pages if p.kind == "child"}
+    have = {(p.lang, p.band, p.topic) for p in pages if p.kind == "child" and not p.untranslated}
+    untranslated = {(p.lang, p.band, p.topic) for p in pages if p.kind == "child" and p.untranslated}
     starts = {p.lang for p in pages if p.kind == "start"}
     layout = data.layout
     matrix: dict[str, dict[str, dict[str, str]]] = {}
     problems: list[Problem] = []
-    default = data.site.default_language
+    default = data.site.source_language
     for lang in data.languages:
         severity = "error" if lang.published else "warning"
         fix = "" if lang.code == default else (
@@ -199,6 +205,9 @@ def band_matrix(data: ProjectData, pages: list[Page]) -> tuple[dict, list[Proble
             for band in lang.bands:
                 if (lang.code, band, topic.id) in have:
                     row[band] = "ok"
+                    continue
+                if (lang.code, band, topic.id) in untranslated:
+                    row[band] = "untranslated"   # check_translations reports it
                     continue
                 row[band] = "missing"
                 expected = layout.rel(layout.child_page(lang.code, band, topic.file))
@@ -223,6 +232,6 @@ def format_matrix(data: ProjectData, inventory: Inventory) -> str:
             cells = []
             for band in data.band_ids:
                 state = rows.get(topic.id, {}).get(band)
-                cells.append(("✓" if state == "ok" else "missing" if state else "—").ljust(7))
+                cells.append({"ok": "✓", "missing": "missing", "untranslated": "to do", None: "—"}[state].ljust(7))
             lines.append("  " + topic.id.ljust(width) + "  " + "  ".join(cells).rstrip())
     return "\n".join(lines)

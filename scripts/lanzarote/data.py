@@ -53,9 +53,10 @@ class Language:
 
 @dataclass(frozen=True)
 class Site:
-    default_language: str
+    default_language: str      # served at the site root
     home_country: str | None
     quick_exit_url: str
+    source_language: str = "en"   # what translations are made from (data/site.yml default_language)
 
 
 @dataclass
@@ -210,7 +211,11 @@ def load_project(layout: Layout | None = None) -> tuple[ProjectData, list[Proble
     if dupes:
         problems.append(Problem("data/languages.yml", f"language {', '.join(dupes)} listed twice; keep one entry"))
 
-    site = Site(site_raw["default_language"], site_raw.get("home_country"), site_raw["quick_exit_url"])
+    source_language = site_raw["default_language"]
+    site_raw, languages, override_problems = apply_host_settings(site_raw, languages, codes)
+    problems += override_problems
+    site = Site(site_raw["default_language"], site_raw.get("home_country"), site_raw["quick_exit_url"],
+                source_language)
     default = next((lang for lang in languages if lang.code == site.default_language), None)
     if default is None:
         problems.append(Problem("data/site.yml", f"default_language '{site.default_language}' is not in "
@@ -224,6 +229,41 @@ def load_project(layout: Layout | None = None) -> tuple[ProjectData, list[Proble
     strings, string_problems = load_strings(layout, languages)
     data = ProjectData(bands, topics, languages, site, strings, layout)
     return data, string_problems
+
+
+# Settings an organisation hosting its own copy can give at build time instead of editing
+# data/site.yml (site.py build --languages/--default-language/--country/--quick-exit-url).
+HOST_ENV = {"languages": "LANZAROTE_LANGUAGES", "default_language": "LANZAROTE_DEFAULT_LANGUAGE",
+            "home_country": "LANZAROTE_HOME_COUNTRY", "quick_exit_url": "LANZAROTE_QUICK_EXIT_URL"}
+
+
+def apply_host_settings(site_raw: dict, languages: list[Language], codes: list[str]):
+    import dataclasses
+    import os
+    import re
+
+    problems = []
+    site_raw = dict(site_raw)
+    where = "build settings"
+    for key in ("default_language", "home_country", "quick_exit_url"):
+        value = os.environ.get(HOST_ENV[key])
+        if value:
+            site_raw[key] = value.upper() if key == "home_country" else value
+    if site_raw.get("home_country") and not re.fullmatch(r"[A-Z]{2}", site_raw["home_country"]):
+        problems.append(Problem(where, f"country '{site_raw['home_country']}' is not a two-letter ISO code (e.g. DE)"))
+    if not re.fullmatch(r"https?://\S+", site_raw["quick_exit_url"]):
+        problems.append(Problem(where, f"quick-exit URL '{site_raw['quick_exit_url']}' must start with https://"))
+    chosen = os.environ.get(HOST_ENV["languages"])
+    if chosen:
+        wanted = [c.strip() for c in chosen.split(",") if c.strip()]
+        unknown = [c for c in wanted if c not in codes]
+        if unknown:
+            problems.append(Problem(where, f"language(s) {', '.join(unknown)} not in data/languages.yml; "
+                                           f"choose from {', '.join(codes)}"))
+        # Languages left out are not published in this copy (reported like drafts, never built).
+        languages = [lang if lang.code in wanted else dataclasses.replace(lang, status="draft")
+                     for lang in languages]
+    return site_raw, languages, problems
 
 
 def load_strings(layout: Layout, languages: list[Language]) -> tuple[dict, list[Problem]]:

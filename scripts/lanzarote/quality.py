@@ -56,6 +56,8 @@ def _body_offset(page: Page) -> int:
 def check_reading(data: ProjectData, inventory: Inventory) -> tuple[list[PageReading], list[Problem]]:
     results, problems = [], []
     for page in inventory.child_pages():
+        if page.untranslated:   # an English copy: nothing of this language to measure yet
+            continue
         lang = data.language(page.lang)
         severity = "error" if lang.published else "warning"
         reading = measure(page.body, lang.dictionary)
@@ -170,7 +172,7 @@ def mentioned_articles(text: str) -> list[tuple[int, int]]:
 
 def check_articles(data: ProjectData, inventory: Inventory) -> list[Problem]:
     problems = []
-    default = data.site.default_language
+    default = data.site.source_language
     for page in inventory.pages:
         listed = set(page.articles)
         offset = _body_offset(page)
@@ -236,7 +238,7 @@ def check_language(data: ProjectData, inventory: Inventory) -> list[Problem]:
         return []
     problems = []
     for page in inventory.pages:
-        if page.lang not in known:
+        if page.lang not in known or page.untranslated:
             continue
         blocks = [b for b in prose_blocks(page.body) if len(b.split()) >= MIN_WORDS_FOR_LANGUAGE]
         if not blocks:

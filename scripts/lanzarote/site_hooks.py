@@ -230,8 +230,12 @@ def on_page_context(context, page, config, nav):
         "articles": list(page.meta.get("articles") or []),
         "language_links": language_links if len(language_links) > 1 else [],
         "band_links": [], "help_url": None, "start_links": [], "help": None,
-        "adults_url": url_of(f"{code}/{ADULTS}/index.md"),
+        "adults_url": url_of(f"{code}/{ADULTS}/index.md"), "adults_in": code,
     }
+    if lk["adults_url"] is None:   # no adults' section in this language yet: link the source one
+        source = data.site.source_language
+        lk["adults_url"] = f"{ADULTS}/" if source == data.site.default_language else f"{source}/{ADULTS}/"
+        lk["adults_in"] = source
     if kind == "child":
         lk["band_links"] = band_links(page.file.src_uri.rsplit("/", 1)[-1])
         lk["help_url"] = url_of(f"{code}/{band}/help.md")
@@ -246,8 +250,28 @@ def on_page_context(context, page, config, nav):
         lk["start_links"] = band_links("index.md")
     elif kind == "adults" and page.meta.get("show") == "help-directory":
         lk["directory"] = directory_for_page(state.help, code)
+    elif kind == "adults" and page.meta.get("show") == "translation-status":
+        from .translation import status_table
+
+        lk["status"] = status_table(data, state.inventory)
+    lk["translation"] = translation_for_page(data, page, code, alternates)
     context["lk"] = lk
     return context
+
+
+def translation_for_page(data: ProjectData, page, code: str, alternates: dict) -> dict | None:
+    """Provenance of a translated page, and whether its English source has changed since."""
+    from .content import Page as ContentPage
+    from .translation import page_state
+
+    if code == data.site.source_language:
+        return None
+    source = data.layout.docs / page.file.src_uri
+    model = ContentPage(source, page.file.src_uri, code, "page", meta=dict(page.meta))
+    info = dict(page.meta.get("translation") or {})
+    state = page_state(data, model).state
+    english = alternates.get(data.site.source_language)
+    return dict(info, state=state, english_url=english.url if english is not None else None)
 
 
 def country_names(lang: str) -> dict[str, str]:
