@@ -132,6 +132,29 @@ def cmd_mark_translated(args) -> int:
     return status
 
 
+def cmd_calibrate(args) -> int:
+    from lanzarote.calibrate import calibrate
+
+    report = _project(args)
+    if report is None:
+        return 1
+    try:
+        ceilings, comment = calibrate(report, args.code)
+    except ValueError as exc:
+        print(f"ERROR: {exc}")
+        return 1
+    print(f"# {comment}")
+    print("ceilings:")
+    for band, values in ceilings.items():
+        print(f'  "{band}": {{lix: {values["lix"]}, mean_sentence: {values["mean_sentence"]}}}')
+    if args.write:
+        from lanzarote.calibrate import write_ceilings
+
+        write_ceilings(layout_for(args.root).data / "languages.yml", args.code, ceilings, comment)
+        print(f"written to data/languages.yml ({args.code})")
+    return 0
+
+
 def cmd_new_language(args) -> int:
     from lanzarote.translation import new_language
 
@@ -272,6 +295,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--translated-by", help="who translated it (name or organisation)")
     p.add_argument("--reviewed-by", help="who reviewed it (records today's date too)")
     p.set_defaults(func=cmd_mark_translated)
+
+    p = sub.add_parser("calibrate", help="suggest a language's reading-level ceilings from its translations")
+    p.add_argument("code", help="language code, e.g. uk")
+    p.add_argument("--write", action="store_true", help="put them into data/languages.yml")
+    p.set_defaults(func=cmd_calibrate)
 
     p = sub.add_parser("new-language", help="add a draft language with everything to translate")
     p.add_argument("code", help="ISO 639-1 code, e.g. uk, tr, ka, ar")

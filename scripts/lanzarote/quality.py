@@ -15,10 +15,12 @@ from .problems import Problem
 from .readability import Reading, measure, prose_blocks
 
 LEGAL_MARKER = "<!-- legal-term -->"
-_QUOTED = re.compile(r"[\"“«‘'][^\"”»’']{2,80}[\"”»’']")
+_QUOTED = re.compile(r"[\"“„«‘‚'][^\"“”»’']{2,80}[\"“”»’']")   # incl. German/Georgian „…“
 # "Article 20", "Articles 39 to 41", "article 18(3)", "Art. 23", in the languages we write.
-_ARTICLE = re.compile(r"\b(?:Art\.|Articles?|articles?|Artikel|Madde|მუხლი|Стаття|Статья|статт[іяю]|المادة)"
+_ARTICLE = re.compile(r"(?<!\w)(?:Art\.|Articles?|articles?|Artikel|[Mm]adde\w*|მუხლ\w*|[Сс]татт\w*|[Сс]тать\w*|المادة|مادة)"
                       r"\s*(\d{1,3})((?:\s*(?:\(\d+\))?\s*(?:,|and|et|to|à|–|-|і|ve|و)\s*\d{1,3})*)", re.U)
+# Languages that put the number first: Georgian "23-ე მუხლი", Turkish "20. madde".
+_ARTICLE_AFTER = re.compile(r"(?<![\d.])(\d{1,3})(?:-?ე|\.)?\s*(?:მუხლ\w*|[Mm]adde\w*)", re.U)
 _PHONE_SHAPE = re.compile(r"(?<![\w/.#-])\+?\d{2,4}(?:[ .\u00a0-]\d{2,4}){1,4}(?![\w/-])")
 MIN_WORDS_FOR_LANGUAGE = 8
 
@@ -167,7 +169,8 @@ def mentioned_articles(text: str) -> list[tuple[int, int]]:
             else:
                 numbers.append(n)
         found.extend((n, match.start()) for n in numbers)
-    return found
+    found.extend((int(m.group(1)), m.start()) for m in _ARTICLE_AFTER.finditer(text))
+    return sorted(found, key=lambda item: item[1])
 
 
 def check_articles(data: ProjectData, inventory: Inventory) -> list[Problem]:
