@@ -87,7 +87,25 @@ def on_config(config):
     config.theme["language"] = theme_language
     config.theme["direction"] = lang.direction
     config["site_name"] = data.string(code, "site_name")
+    # One 404 page, at the site root, in the default language: static-i18n would otherwise let
+    # every language's build overwrite it in turn.
+    if code == data.site.default_language:
+        config.theme.static_templates.add("404.html")
+    else:
+        config.theme.static_templates.discard("404.html")
     return config
+
+
+def on_template_context(context, template_name, config):
+    """Pages that are not Markdown pages (the 404 page) still get the quick exit."""
+    if template_name == "404.html":
+        state = state_of(config)
+        data = state.data
+        code = _i18n(config).current_language or data.site.default_language
+        context["lk"] = {"lang": code, "dir": data.language(code).direction, "kind": "404",
+                         "s": {key: data.string(code, key) for key in data.strings["en"]},
+                         "quick_exit_url": data.site.quick_exit_url}
+    return context
 
 
 def build_log_lines(problems) -> list[str]:
