@@ -5,6 +5,8 @@
 #   bash dev.sh test    install everything the tests need (incl. Debian's chromium), run all tests
 #   bash dev.sh handouts  install WeasyPrint and Debian's Noto fonts, then make printable PDFs
 #                         (bash dev.sh handouts --lang en --band 7-10 --country FR; build --handouts too)
+#   bash dev.sh bench   install what the tests need, then print the page-weight, build-scaling and
+#                       search benchmarks (benchmarks/README.md says what they measure)
 # Extra arguments go to the command (e.g. bash dev.sh serve --drafts, bash dev.sh test -k band).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -29,8 +31,8 @@ ensure_python() {  # $1: requirements file
 }
 
 # Debian packages the tests need: chromium for browser tests (browser downloads are blocked),
-# nginx for the hosting-config tests (started by the tests on 127.0.0.1 only).
-TEST_APT_PACKAGES=(chromium nginx)
+# nginx for the hosting-config tests (started by the tests on 127.0.0.1 only), linkchecker.
+TEST_APT_PACKAGES=(chromium nginx linkchecker)
 # Printable handouts: Noto fonts for every planned script (Latin, Cyrillic, Greek, Armenian,
 # Georgian, Arabic), fontconfig to find them, Pango for WeasyPrint.
 HANDOUT_APT_PACKAGES=(fonts-noto-core fontconfig libpango-1.0-0 libpangoft2-1.0-0)
@@ -84,5 +86,13 @@ case "$command" in
     rc=$?
     [ "$rc" -eq 5 ] && { echo "pytest collected no tests"; rc=0; }   # exit 5 = no tests collected
     exit "$rc" ;;
-  *) sed -n '2,8p' "$0"; exit 2 ;;
+  bench)
+    ensure_python requirements-test.txt
+    ensure_apt chromium
+    for script in weight scaling search; do
+      echo "== benchmarks/$script.py"
+      "$PY" "benchmarks/$script.py"
+      echo
+    done ;;
+  *) sed -n '2,10p' "$0"; exit 2 ;;
 esac

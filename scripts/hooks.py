@@ -6,7 +6,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from mkdocs.plugins import event_priority  # noqa: E402
 
-from lanzarote import csp, site_hooks  # noqa: E402
+from lanzarote import csp, search, site_hooks  # noqa: E402
 
 
 @event_priority(50)    # before static-i18n (-100) reads its language list
@@ -26,7 +26,8 @@ def on_nav(nav, config, files):
 
 @event_priority(-150)  # after static-i18n's own page context
 def on_page_context(context, page, config, nav):
-    return site_hooks.on_page_context(context, page, config, nav)
+    context = site_hooks.on_page_context(context, page, config, nav)
+    return search.on_page_context(context, page, config)     # which search scripts the page names
 
 
 def on_template_context(context, template_name, config):
@@ -45,4 +46,5 @@ def on_post_page(output, page, config):
 
 @event_priority(-200)  # after static-i18n built every language (-100); skips its nested builds
 def on_post_build(config):
+    search.on_post_build(config)            # split the merged search index: one per language
     csp.on_post_build(config)               # hash inline scripts; write site/_headers, .htaccess, nginx

@@ -11,6 +11,9 @@
   python scripts/site.py handouts --lang en --band 7-10 [--topic online] [--country FR]
                                           printable PDFs (needs WeasyPrint: bash dev.sh handouts)
   python scripts/site.py build --handouts the site with every page's PDF under /handouts/
+  python scripts/site.py offline --lang fr [--out DIR]
+                                          one language's site as a zip that works from file://
+  python scripts/site.py serve --lang fr  serve only that language (and the default one), faster
 
 Every check also runs inside `mkdocs build` and `mkdocs serve`.
 """
@@ -269,7 +272,44 @@ def cmd_handouts(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    return _mkdocs(args, "serve", ["--dev-addr", args.dev_addr, "--livereload"])
+    env = {}
+    if args.lang:   # only this language and the default one (static-i18n's outer build), drafts too
+        from lanzarote.data import HOST_ENV, load_project
+        from lanzarote.problems import DataError
+
+        try:
+            data, _ = load_project(layout_for(args.root))
+        except DataError as exc:
+            print(exc.problems[0])
+            return 1
+        codes = [lang.code for lang in data.languages]
+        if args.lang not in codes:
+            print(f"ERROR: --lang {args.lang}: not a language of this site; choose one of {', '.join(codes)} "
+                  "(data/languages.yml)")
+            return 1
+        env[HOST_ENV["languages"]] = ",".join(dict.fromkeys([data.site.default_language, args.lang]))
+        if not data.language(args.lang).published:
+            args.drafts = True
+    return _mkdocs(args, "serve", ["--dev-addr", args.dev_addr, "--livereload"], env)
+
+
+def cmd_offline(args) -> int:
+    from lanzarote import offline
+
+    layout = layout_for(args.root)
+    try:
+        result = offline.run(layout, args.lang, Path(args.out) if args.out else None, log=_flush_print)
+    except offline.OfflineError as exc:
+        print(f"ERROR: {exc}")
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    for line in result.warnings:
+        print(line)
+    print(f"offline: {offline.display(layout, result.zip_path)}: {offline.mb(result.size)} ({result.pages} pages, "
+          f"{result.pdfs} PDF(s), {offline.mb(result.unpacked)} unpacked without PDFs); open index.html "
+          "inside it, or read README.txt")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -340,7 +380,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--drafts", action="store_true", help="include draft languages, for previewing")
     p.add_argument("--dev-addr", default="127.0.0.1:8000", help="address:port (default 127.0.0.1:8000)")
     p.add_argument("--country", help="show this country's help services first (ISO code, e.g. DE)")
+    p.add_argument("--lang", metavar="CODE", help="build only this language (and the default one), so "
+                   "live reload stays fast while translating; a draft language is included")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("offline", help="one language's whole site as a zip that works without internet",
+                       description="Build one language for file:// (a USB stick, a laptop offline) into "
+                                   "<out>/lanzarote-for-kids-<lang>.zip, with a README for facilitators. "
+                                   "PDFs made earlier by `build --handouts` are included and linked.")
+    p.add_argument("--lang", required=True, metavar="CODE", help="language code, e.g. fr")
+    p.add_argument("--out", metavar="DIR", help="folder for the zip (default: offline/)")
+    p.set_defaults(func=cmd_offline)
 
     for name in ("build", "serve"):   # options for organisations hosting their own copy
         p = sub.choices[name]

@@ -22,20 +22,29 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 LINKCHECKER = shutil.which("linkchecker") or "/usr/bin/linkchecker"
 NEUTRAL = "<html><head><title>Neutral</title></head><body>neutral page</body></html>"
 
-_BUILDS: dict[bool, Path] = {}
+_BUILDS: dict[bool, tuple[Path, str]] = {}
+
+
+def _build(drafts: bool) -> tuple[Path, str]:
+    if drafts not in _BUILDS:
+        out = Path(tempfile.mkdtemp(prefix="lk-browser-site-"))
+        atexit.register(shutil.rmtree, out, True)
+        result = run([sys.executable, "-m", "mkdocs", "build", "-d", str(out)], REPO,
+                     {"LANZAROTE_DRAFTS": "1" if drafts else "0"})
+        if result.returncode != 0:
+            raise AssertionError("mkdocs build failed:\n" + result.stdout + result.stderr)
+        _BUILDS[drafts] = (out, result.stdout + result.stderr)
+    return _BUILDS[drafts]
 
 
 def built_site(drafts: bool = False) -> Path:
     """The real site, built once per test run (published languages; with drafts if asked)."""
-    if drafts not in _BUILDS:
-        out = Path(tempfile.mkdtemp(prefix="lk-browser-site-"))
-        atexit.register(shutil.rmtree, out, True)
-        result = run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(out)], REPO,
-                     {"LANZAROTE_DRAFTS": "1" if drafts else "0"})
-        if result.returncode != 0:
-            raise AssertionError("mkdocs build failed:\n" + result.stdout + result.stderr)
-        _BUILDS[drafts] = out
-    return _BUILDS[drafts]
+    return _build(drafts)[0]
+
+
+def build_log(drafts: bool = False) -> str:
+    """What that build printed (MkDocs' own link and anchor validation warnings among it)."""
+    return _build(drafts)[1]
 
 
 def page_paths(site: Path) -> list[str]:
@@ -177,8 +186,13 @@ LINKS_JS = """() => {
   const meta = n => { const m = document.querySelector(`meta[name="${n}"]`); return m ? m.content : null; };
   const links = sel => [...document.querySelectorAll(sel)].map(a => ({href: a.href.split('#')[0],
       band: a.dataset.band || null, lang: a.getAttribute('lang'), current: a.getAttribute('aria-current')}));
+  const here = location.href.split('#')[0];
+  const fragments = [...document.querySelectorAll('a[href*="#"]')]
+    .filter(a => a.origin === location.origin && a.hash.length > 1)
+    .map(a => ({target: a.href.split('#')[0], id: decodeURIComponent(a.hash.slice(1))}));
   return {lang: document.documentElement.lang, dir: document.documentElement.dir,
-          band: meta('age-band'), topic: meta('topic'),
+          band: meta('age-band'), topic: meta('topic'), url: here, fragments: fragments,
+          ids: [...document.querySelectorAll('[id], a[name]')].map(e => e.id || e.getAttribute('name')),
           bandLinks: links('[data-band-switcher] a'), languageLinks: links('[data-language-switcher] a'),
           agePicker: links('[data-age-picker] a[data-band]')};
 }"""
@@ -190,7 +204,7 @@ def page_facts(page) -> dict:
 
 # ---- focus ----------------------------------------------------------------------------------
 
-FOCUS_JS = """() => {
+FOCUS_JS = r"""() => {
   const el = document.activeElement;
   if (!el || el === document.body) return null;
   const f = getComputedStyle(el);
@@ -198,7 +212,23 @@ FOCUS_JS = """() => {
                    outlineColor: f.outlineColor, shadow: f.boxShadow, bg: f.backgroundColor, color: f.color};
   const r = el.getBoundingClientRect();
   const points = [[.5, .5], [.1, .2], [.9, .2], [.1, .8], [.9, .8]].map(([fx, fy]) => [r.left + r.width * fx, r.top + r.height * fy]);
-  const seen = points.filter(([x, y]) => { const h = document.elementFromPoint(x, y); return h && (h === el || el.contains(h) || h.contains(el)); }).length;
+  // Something on top hides the element only if it is opaque: a dimming veil (Material's search
+  // overlay is 54% black) or a transparent wrapper leaves it visible.
+  const see_through = h => {
+    let opacity = 1;
+    for (let n = h; n && n.nodeType === 1; n = n.parentElement) opacity *= parseFloat(getComputedStyle(n).opacity);
+    const bg = getComputedStyle(h).backgroundColor, m = bg.match(/rgba\([^)]*,\s*([\d.]+)\)/);
+    const alpha = bg === 'transparent' ? 0 : (m ? parseFloat(m[1]) : 1);
+    return opacity < 0.95 || (alpha < 0.95 && !h.childElementCount && !h.textContent.trim());
+  };
+  const seenAt = (x, y) => {
+    for (const h of document.elementsFromPoint(x, y)) {
+      if (h === el || el.contains(h) || h.contains(el)) return true;
+      if (!see_through(h)) return false;
+    }
+    return false;
+  };
+  const seen = points.filter(([x, y]) => seenAt(x, y)).length;
   const id = el.matches('[data-quick-exit]') ? 'quick-exit'
     : el.closest('[data-band-switcher]') ? 'band:' + el.dataset.band
     : el.closest('[data-language-switcher]') ? 'language:' + el.getAttribute('lang')
@@ -221,23 +251,27 @@ BLURRED_JS = """() => {
 }"""
 
 
-def tab_through(page, wanted: set[str], limit: int = 250) -> list[dict]:
-    """Press Tab (bounded) until every wanted stop was focused; each stop with its focus look."""
+def tab_through(page, wanted: set[str] | None, limit: int = 250) -> list[dict]:
+    """Press Tab (bounded) until every wanted stop was focused (None: once round the page);
+    each stop with how it looks focused (and, for wanted stops, not focused)."""
     stops, first = [], None
     for _ in range(limit):
         page.keyboard.press("Tab")
         stop = page.evaluate(FOCUS_JS)
         if stop is None:
             continue
+        if not stop["onScreen"] or stop["seenPoints"] == 0:
+            page.wait_for_timeout(400)            # let transitions (menu, search) finish first
+            stop = page.evaluate(FOCUS_JS) or stop
         key = (stop["id"], stop["href"])
         if first is None:
             first = key
         elif key == first:
             break                                 # went round once
-        if stop["id"] in wanted:
+        if wanted and stop["id"] in wanted:
             stop["blurred"] = page.evaluate(BLURRED_JS)
         stops.append(stop)
-        if wanted <= {s["id"] for s in stops}:
+        if wanted is not None and wanted <= {s["id"] for s in stops}:
             break
     return stops
 
@@ -252,6 +286,41 @@ def focus_problem(stop: dict) -> str | None:
     if not (outline and changed):
         return f"{stop['id']}: no visible focus indicator (focused {style}, not focused {blurred})"
     return None
+
+
+# ---- Content-Security-Policy violations -------------------------------------------------------
+
+WATCH_CSP = """
+window.__lkCsp = [];
+document.addEventListener('securitypolicyviolation', (e) => window.__lkCsp.push(
+  {directive: e.violatedDirective, blocked: e.blockedURI, sample: e.sample, source: e.sourceFile}));
+"""
+
+
+class CspWatch:
+    """CSP violations (securitypolicyviolation events and console messages) and page errors,
+    for every page of a browser context."""
+
+    def __init__(self, context):
+        self.console: list[str] = []
+        self.events: list[dict] = []
+        context.add_init_script(WATCH_CSP)
+        context.on("page", self.attach)
+
+    def attach(self, page):
+        page.on("console", lambda m: self.console.append(f"{page.url}: {m.type}: {m.text}")
+                if m.type in ("error", "warning") else None)
+        page.on("pageerror", lambda e: self.console.append(f"{page.url}: pageerror: {e}"))
+
+    def collect(self, page):
+        self.events.extend(dict(v, page=page.url) for v in page.evaluate("window.__lkCsp || []"))
+
+    def violations(self) -> list:
+        console = [m for m in self.console if "Content Security Policy" in m or "Refused to" in m]
+        return self.events + console
+
+    def page_errors(self) -> list:
+        return [m for m in self.console if ": pageerror: " in m]
 
 
 # ---- a browser context that never leaves this machine ---------------------------------------
@@ -271,6 +340,68 @@ def local_context(chromium, origin: str, offsite: list | None = None, **options)
 
     context.route("**/*", handle)
     return context
+
+
+# ---- linkchecker ----------------------------------------------------------------------------
+
+def linkchecker_available() -> bool:
+    return Path(LINKCHECKER).exists()
+
+
+@contextmanager
+def serve_for_linkchecker(directory: Path):
+    """Like browser_support.serve, but answers with the `LinkChecker` header that lets
+    linkchecker lift its politeness limit (about 3 requests a second) for this local server."""
+    import functools
+    import http.server
+    import threading
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def end_headers(self):
+            self.send_header("LinkChecker", "local test server")
+            super().end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                             functools.partial(Handler, directory=str(directory)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+LINKCHECKER_CONFIG = """[checking]
+threads=4
+maxrequestspersecond=1000
+timeout=30
+[filtering]
+checkextern=0
+ignore=
+  ^(?!{local})
+"""
+
+
+def run_linkchecker(base: str, tmp: Path) -> tuple[int, list[dict], str]:
+    """linkchecker over every page reachable from `base`, only this server's URLs.
+    Returns (exit code, one dict per broken link or warning, stderr)."""
+    import csv
+    import re
+
+    tmp.mkdir(parents=True, exist_ok=True)
+    config = tmp / "linkcheckerrc"
+    config.write_text(LINKCHECKER_CONFIG.format(local=re.escape(base)), encoding="utf-8")
+    # As root, linkchecker reads this config, then switches to the user `nobody`: it only needs
+    # the network from then on (Debian's python3 stays readable; output goes to a pipe).
+    result = subprocess.run([LINKCHECKER, "-f", str(config), "--no-status", "-o", "csv", base],
+                            capture_output=True, text=True, timeout=600)
+    lines = [ln for ln in result.stdout.splitlines() if ln and not ln.startswith("#")]
+    rows = list(csv.DictReader(lines, delimiter=";")) if lines else []
+    return result.returncode, rows, result.stderr
 
 
 # ---- nginx ----------------------------------------------------------------------------------
@@ -312,6 +443,23 @@ http {{
 
 
 @contextmanager
+def serve_best(site: Path):
+    """nginx with the site's own configs when installed (headers and CSP enforced), else
+    Python's http.server. Yields (base URL, True when nginx)."""
+    if nginx_available():
+        tmp = Path(tempfile.mkdtemp(prefix="lk-nginx-"))
+        try:
+            with nginx(site, tmp) as base:
+                yield base, True
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    else:
+        from browser_support import serve
+        with serve(site) as base:
+            yield base, False
+
+
+@contextmanager
 def nginx(site: Path, tmp: Path):
     """A real nginx (a child process, daemon off) serving `site` on 127.0.0.1:<free port>."""
     tmp.mkdir(parents=True, exist_ok=True)
@@ -350,6 +498,7 @@ def nginx(site: Path, tmp: Path):
         if proc.poll() is None:
             proc.kill()
         proc.wait(timeout=10)
-        last_error = (proc.stderr.read() if proc.stderr else "") + (tmp / "error.log").read_text(errors="replace") \
-            if (tmp / "error.log").exists() else ""
+        log = tmp / "error.log"
+        last_error = (proc.stderr.read() if proc.stderr else "") + \
+            (log.read_text(errors="replace") if log.exists() else "")
     raise AssertionError("nginx did not start:\n" + last_error)

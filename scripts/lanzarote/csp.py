@@ -39,7 +39,6 @@ OUTPUTS = {  # template in hosting/ -> file written into the built site
 }
 # Files in the built site that are configuration, not content: the configs refuse to serve them.
 CONFIG_FILES = tuple(OUTPUTS.values())
-MAX_INLINE_SCRIPTS = 12  # Material has 2-3; many more means extra.scope was dropped from mkdocs.yml
 _EXECUTABLE_TYPES = {"", "text/javascript", "application/javascript", "module"}
 
 
@@ -81,23 +80,17 @@ def sha256_source(text: str) -> str:
 
 
 class _Scanner(HTMLParser):
-    """Inline scripts (to hash) and the inline code a policy without 'unsafe-inline' blocks."""
+    """The inline code a policy without 'unsafe-inline' blocks: style="…", <style>, on…=
+    handlers and javascript: URLs."""
 
     def __init__(self):
         super().__init__(convert_charrefs=False)
-        self.scripts: list[str] = []
         self.blocked: list[str] = []
-        self._script: list[str] | None = None
 
     def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "script":
-            kind = (attrs.get("type") or "").strip().lower()
-            executable = kind in _EXECUTABLE_TYPES
-            self._script = [] if executable and "src" not in attrs else None
-        elif tag == "style":
+        if tag == "style":
             self.blocked.append("a <style> element")
-        for name, value in attrs.items():
+        for name, value in attrs:
             if name == "style":
                 self.blocked.append(f'style="…" on <{tag}>')
             elif name.startswith("on"):
@@ -108,22 +101,42 @@ class _Scanner(HTMLParser):
 
     handle_startendtag = handle_starttag
 
-    def handle_data(self, data):
-        if self._script is not None:
-            self._script.append(data)
 
-    def handle_endtag(self, tag):
-        if tag == "script" and self._script is not None:
-            self.scripts.append("".join(self._script))
-        if tag == "script":
-            self._script = None
+# Cheap first looks, so that most pages are never parsed in full.
+_SUSPECT = re.compile(r"<style|\sstyle\s*=|\son[a-z]+\s*=|javascript:", re.I)
+_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.I | re.S)
 
 
-def scan(html: str) -> _Scanner:
+class _TagAttrs(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.attrs: dict = {}
+
+    def handle_starttag(self, tag, attrs):
+        self.attrs = dict(attrs)
+
+
+def blocked_inline_code(html: str) -> list[str]:
+    if not _SUSPECT.search(html):
+        return []
     scanner = _Scanner()
     scanner.feed(html)
     scanner.close()
-    return scanner
+    return scanner.blocked
+
+
+def inline_scripts(html: str) -> list[str]:
+    """The text of each inline script the browser would run (data blocks such as Material's
+    <script type="application/json"> are not scripts and are left out)."""
+    found = []
+    for match in _SCRIPT.finditer(html):
+        parser = _TagAttrs()
+        parser.feed(f"<script{match.group(1)}>")
+        attrs = parser.attrs
+        kind = (attrs.get("type") or "").strip().lower()
+        if "src" not in attrs and kind in _EXECUTABLE_TYPES:
+            found.append(match.group(2))
+    return found
 
 
 @dataclass
@@ -143,7 +156,7 @@ def _state(config) -> _State:
 
 def check_page(output: str, page, config) -> None:
     """Remember inline code the policy would block, by the page's Markdown file."""
-    blocked = scan(output).blocked
+    blocked = blocked_inline_code(output)
     if blocked:
         _state(config).blocked.setdefault(f"{Path(config['docs_dir']).name}/{page.file.src_uri}", blocked)
 
@@ -209,13 +222,8 @@ def on_post_build(config) -> None:
     site_dir = Path(config["site_dir"])
     hashes, pages = set(), 0
     for path in html_files(site_dir):
-        scanner = scan(path.read_text(encoding="utf-8"))
-        hashes.update(sha256_source(s) for s in scanner.scripts)
+        hashes.update(sha256_source(s) for s in inline_scripts(path.read_text(encoding="utf-8")))
         pages += 1
-    if len(hashes) > MAX_INLINE_SCRIPTS:
-        raise PluginError(f"mkdocs.yml: {len(hashes)} different inline scripts in the built pages; "
-                          "keep `extra: scope: /` so that Material's inline scripts are the same "
-                          "on every page")
     i18n = config.plugins.get("i18n")
     state_data = getattr(i18n, "_lanzarote_state", None) if i18n is not None else None
     if state_data is not None:

@@ -50,12 +50,16 @@ def i18n_languages(data: ProjectData, drafts: bool) -> list:
     """static-i18n's language entries, made from data/languages.yml."""
     from mkdocs_static_i18n.config import I18nPluginLanguage
 
+    from .data import HOST_ENV
+
+    chosen = {c.strip() for c in os.environ.get(HOST_ENV["languages"], "").split(",") if c.strip()}
     entries = []
     for lang in data.languages:
         entry = I18nPluginLanguage()
         entry.load_dict({"locale": lang.code, "name": lang.autonym,
                          "default": lang.code == data.site.default_language,
-                         "build": lang.published or drafts})
+                         # --languages: only those, drafts among them too with --drafts
+                         "build": (lang.published or drafts) and (not chosen or lang.code in chosen)})
         failed, _ = entry.validate()
         if failed:
             key, err = failed[0]
@@ -233,7 +237,7 @@ def on_page_context(context, page, config, nav):
         return links
 
     alternates = getattr(page.file, "alternates", {}) or {}
-    built = [lang_.code for lang_ in data.built_languages(state.drafts)]
+    built = list(_i18n(config).build_languages)    # what this build makes (--languages, --drafts)
     language_links = []
     for other in data.languages:
         alt = alternates.get(other.code)
@@ -250,8 +254,8 @@ def on_page_context(context, page, config, nav):
         "band_links": [], "help_url": None, "start_links": [], "help": None,
         "adults_url": url_of(f"{code}/{ADULTS}/index.md"), "adults_in": code,
     }
-    if lk["adults_url"] is None:   # no adults' section in this language yet: link the source one
-        source = data.site.source_language
+    source = data.site.source_language
+    if lk["adults_url"] is None and source in built:   # none in this language yet: the source's
         lk["adults_url"] = f"{ADULTS}/" if source == data.site.default_language else f"{source}/{ADULTS}/"
         lk["adults_in"] = source
     if kind == "child":
