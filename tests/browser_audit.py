@@ -352,27 +352,15 @@ def linkchecker_available() -> bool:
 def serve_for_linkchecker(directory: Path):
     """Like browser_support.serve, but answers with the `LinkChecker` header that lets
     linkchecker lift its politeness limit (about 3 requests a second) for this local server."""
-    import functools
-    import http.server
-    import threading
+    from browser_support import _QuietHandler, serve
 
-    class Handler(http.server.SimpleHTTPRequestHandler):
+    class Handler(_QuietHandler):
         def end_headers(self):
             self.send_header("LinkChecker", "local test server")
             super().end_headers()
 
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                             functools.partial(Handler, directory=str(directory)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(directory, Handler) as url:
+        yield url
 
 
 LINKCHECKER_CONFIG = """[checking]

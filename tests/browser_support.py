@@ -24,8 +24,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve(directory: Path):
-    handler = functools.partial(_QuietHandler, directory=str(directory))
+def serve(directory: Path, handler_class=None):
+    """Serve `directory` on 127.0.0.1 (a free port) until the block ends; yields the base URL."""
+    handler = functools.partial(handler_class or _QuietHandler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
