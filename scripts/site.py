@@ -5,6 +5,8 @@
   python scripts/site.py help-report      per Party, which kinds of help service are confirmed
   python scripts/site.py status           translation status per language and band
   python scripts/site.py mark-translated docs/fr/7-10/online.md   record a finished translation
+  python scripts/site.py record-review docs/en/7-10/online.md --role legal --kind human --by "Name"
+                                          record who reviewed a page, in which role
   python scripts/site.py new-language uk  add a draft language with everything to translate
   python scripts/site.py build [--drafts] build the site into site/
   python scripts/site.py serve [--drafts] serve with live reload on http://127.0.0.1:8000/
@@ -105,14 +107,46 @@ def _write_json(target: str, payload) -> int:
 
 
 def cmd_status(args) -> int:
+    from lanzarote.reviews import coverage, format_coverage
     from lanzarote.translation import format_status, status_table
 
     report = _project(args)
     if report is None:
         return 1
     rows = status_table(report.data, report.inventory)
+    print("translations")
     print(format_status(rows))
-    return _write_json(args.json, rows) if args.json else 0
+    reviews = coverage(report.data, report.inventory)
+    print()
+    print("reviews (pages whose current text was reviewed, per role)")
+    print(format_coverage(reviews))
+    return _write_json(args.json, {"translations": rows, "reviews": reviews}) if args.json else 0
+
+
+def cmd_record_review(args) -> int:
+    from lanzarote.reviews import record_review
+
+    report = _project(args)
+    if report is None:
+        return 1
+    status = 0
+    for name in args.pages:
+        path = _page_path(args, name)
+        try:
+            print(record_review(report.data, path, args.role, args.kind, args.by, on=args.on, notes=args.notes))
+        except ValueError as exc:
+            print(f"ERROR: {exc}")
+            status = 1
+    return status
+
+
+def _page_path(args, name: str) -> Path:
+    """A page given on the command line: relative to the project first, then to where we are."""
+    path = Path(name)
+    if not path.is_absolute():
+        in_project = layout_for(args.root).root / path
+        path = in_project if in_project.exists() or not path.exists() else path.resolve()
+    return path
 
 
 def cmd_mark_translated(args) -> int:
@@ -123,10 +157,7 @@ def cmd_mark_translated(args) -> int:
         return 1
     status = 0
     for name in args.pages:
-        path = Path(name)
-        if not path.is_absolute():   # relative to the project first, then to where we are
-            in_project = layout_for(args.root).root / path
-            path = in_project if in_project.exists() or not path.exists() else path.resolve()
+        path = _page_path(args, name)
         try:
             print(mark_translated(report.data, path, reviewed_by=args.reviewed_by, translated_by=args.translated_by))
         except ValueError as exc:
@@ -335,6 +366,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--translated-by", help="who translated it (name or organisation)")
     p.add_argument("--reviewed-by", help="who reviewed it (records today's date too)")
     p.set_defaults(func=cmd_mark_translated)
+
+    p = sub.add_parser("record-review", help="record that a page (as it is now) was reviewed, and by whom")
+    p.add_argument("pages", nargs="+", help="reviewed pages, e.g. docs/en/7-10/online.md")
+    p.add_argument("--role", required=True, help="child-protection, legal, language or child-reader")
+    p.add_argument("--kind", required=True, help="human (a person reviewed it) or automated (a desk review "
+                                                 "by a program); pages say 'reviewed by' only for people")
+    p.add_argument("--by", required=True, help="who reviewed it (name or organisation, or which automated review)")
+    p.add_argument("--on", help="date of the review, YYYY-MM-DD (default: today)")
+    p.add_argument("--notes", help="one line on what the review found or changed")
+    p.set_defaults(func=cmd_record_review)
 
     p = sub.add_parser("calibrate", help="suggest a language's reading-level ceilings from its translations")
     p.add_argument("code", help="language code, e.g. uk")

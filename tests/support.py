@@ -61,6 +61,7 @@ def make_project(root: Path, languages=None, topics=None, help_files=True) -> Pa
     for name in ("age_bands.yml", "site.yml", "parties.yml"):
         shutil.copy(REPO / "data" / name, data / name)
     shutil.copytree(REPO / "data" / "terms", data / "terms")
+    shutil.copytree(REPO / "data" / "rules", data / "rules")
     if help_files:
         shutil.copytree(REPO / "data" / "help", data / "help")
     topics = topics or TOPICS

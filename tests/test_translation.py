@@ -29,7 +29,7 @@ def status_row(project, lang, section):
     result = cli(project, "status", "--json", str(project / "status.json"))
     assert result.returncode == 0
     rows = json.loads((project / "status.json").read_text(encoding="utf-8"))
-    return next(r for r in rows if r["lang"] == lang and r["section"] == section)
+    return next(r for r in rows["translations"] if r["lang"] == lang and r["section"] == section)
 
 
 def test_new_language_is_a_draft_that_builds(project):

@@ -7,6 +7,8 @@ from .content import Inventory, scan
 from .data import ProjectData, load_project, theme_language_for
 from .help_data import load_help
 from .quality import run_quality
+from .reviews import check_reviews
+from .rules import check_rules, load_rules
 from .translation import check_translations
 from .paths import Layout
 from .problems import DataError, Problem, errors
@@ -41,6 +43,9 @@ def run_checks(layout: Layout | None = None) -> Report:
     readings, quality_problems = run_quality(data, inventory, known_numbers(directory))
     problems += quality_problems
     problems += check_translations(data, inventory)
+    problems += check_reviews(data, inventory)
+    rules, rule_problems = load_rules(data)
+    problems += rule_problems + check_rules(data, inventory, rules)
     for lang in data.languages:
         _, warning = theme_language_for(lang, layout)
         if warning:

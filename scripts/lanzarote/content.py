@@ -7,6 +7,7 @@ Layout (band-first, so the URL carries language and band):
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -88,6 +89,11 @@ def read_page(path: Path, rel: str) -> tuple[dict | None, str, list[Problem]]:
         return None, body, [Problem(rel, f"front matter YAML error: {what}; fix the indentation, colons or quotes", line=line)]
     if not isinstance(meta, dict):
         return None, body, [Problem(rel, f"front matter must be key: value lines ({EXPECTED_FRONT_MATTER})", line=2)]
+    for review in meta.get("reviews") or []:
+        if isinstance(review, dict) and True in review:   # YAML 1.1 reads a bare `on:` key as true
+            review["on"] = review.pop(True)
+        if isinstance(review, dict) and isinstance(review.get("on"), dt.date):   # an unquoted date
+            review["on"] = review["on"].isoformat()
     return meta, body, []
 
 

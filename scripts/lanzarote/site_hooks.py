@@ -9,6 +9,7 @@ import logging
 import os
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -19,6 +20,7 @@ from .checks import run_checks
 from .content import ADULTS, Inventory
 from .data import ProjectData, theme_language_for
 from .help_data import HelpDirectory, load_help
+from . import reviews
 from .paths import Layout
 
 log = logging.getLogger("mkdocs.hooks.lanzarote")
@@ -33,6 +35,10 @@ class BuildState:
     help: HelpDirectory
     drafts: bool
     files: dict = field(default_factory=dict)   # src_uri -> File, for the language being built
+
+    @cached_property
+    def pages_by_rel(self) -> dict:
+        return {p.rel: p for p in self.inventory.pages}
 
 
 def _i18n(config):
@@ -276,7 +282,10 @@ def on_page_context(context, page, config, nav):
         from .translation import status_table
 
         lk["status"] = status_table(data, state.inventory)
+        lk["review_coverage"] = reviews.coverage(data, state.inventory)
     lk["translation"] = translation_for_page(data, page, code, alternates)
+    model = state.pages_by_rel.get(f"docs/{page.file.src_uri}")
+    lk["reviews"] = reviews.view_for(model) if model is not None else None
     context["lk"] = lk
     return context
 
